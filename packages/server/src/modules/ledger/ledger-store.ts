@@ -1,0 +1,37 @@
+import type { NodeId } from './merkle.ts';
+
+export type LedgerHead = { size: number; frontier: Uint8Array[] };
+export type StoredNode = NodeId & { hash: Uint8Array };
+export type StoredEntry = { index: number; leaf: string; leafHash: Uint8Array };
+export type Checkpoint = { size: number; rootHash: Uint8Array; note: string; createdAt: string };
+export type LedgerKey = {
+  name: string;
+  publicKey: Uint8Array;
+  sealedPrivateKey: Uint8Array;
+  createdAt: string;
+};
+
+/**
+ * What the ledger needs from storage. `lockHead` must serialise appends of one organisation
+ * across every process that shares the database (row lock on PostgreSQL, the write lock on
+ * SQLite), so the log never forks.
+ */
+export type LedgerStore = {
+  initHead(organizationId: string, at: string): Promise<void>;
+  lockHead(organizationId: string): Promise<LedgerHead>;
+  readHead(organizationId: string): Promise<LedgerHead>;
+  writeAppend(
+    organizationId: string,
+    entries: StoredEntry[],
+    nodes: StoredNode[],
+    head: LedgerHead,
+    at: string,
+  ): Promise<void>;
+  readEntries(organizationId: string, start: number, limit: number): Promise<StoredEntry[]>;
+  readNodes(organizationId: string, ids: NodeId[]): Promise<StoredNode[]>;
+  insertCheckpoint(organizationId: string, checkpoint: Checkpoint): Promise<void>;
+  latestCheckpoint(organizationId: string): Promise<Checkpoint | undefined>;
+  listCheckpoints(organizationId: string): Promise<Checkpoint[]>;
+  insertKey(organizationId: string, key: LedgerKey): Promise<void>;
+  getKey(organizationId: string): Promise<LedgerKey | undefined>;
+};

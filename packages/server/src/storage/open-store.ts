@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+} from 'kysely';
+import { AppError } from '../shared/app-error.ts';
+import type { Store } from '../store.ts';
+import type { Database } from './db-schema.ts';
+import { migrationProvider, type SqlFlavour } from './migrations.ts';
+import { createRepositories } from './repositories.ts';
+import { openSqlite } from './sqlite/sqlite-database.ts';
+
+export type StorageConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; schema?: string | undefined; poolSize?: number | undefined };
+
+/** Where an embedded database file lives inside a data directory. */
+export function sqlitePathFor(dataDir: string): string {
+  return join(dataDir, 'oversight.sqlite');
+}
+
+/**
+ * SQLite write transactions take the write lock up front (BEGIN IMMEDIATE) so two processes
+ * sharing the file (server and CLI) wait for each other instead of failing on lock upgrade.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter() {
+    return new SqliteAdapter();
+  }
+}
+
+/** Opens the configured database, without migrating it. */
+export function openStore(config: StorageConfig): Store {
+  const flavour: SqlFlavour = config.kind;
+  let db: Kysely<Database>;
+  if (config.kind === 'sqlite') {
+    const { kysely } = openSqlite(config.path);
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: kysely }) });
+  } else {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize ?? 10,
+      ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const read = createRepositories(db, flavour);
+  return {
+    flavour,
+    read,
+    async transaction(fn) {
+      try {
+        return await db.transaction().execute((trx) => fn(createRepositories(trx, flavour)));
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    },
+    async migrate() {
+      if (config.kind === 'postgres' && config.schema) {
+        await db.schema.createSchema(config.schema).ifNotExists().execute();
+      }
+      const migrator = new Migrator({ db, provider: migrationProvider(flavour) });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error('migration failed');
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    },
+    async ping() {
+      try {
+        await db.selectFrom('organizations').select('id').limit(1).execute();
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** Translates driver failures once, here: uniqueness to CONFLICT, lost connections to UNAVAILABLE. */
+export function translateDriverError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const e = error as { code?: string; errcode?: number; message?: string };
+  const message = e.message ?? '';
+  if (e.code === '23505' || /UNIQUE constraint failed/.test(message))
+    return new AppError('CONFLICT', 'a record with the same unique value already exists');
+  if (
+    e.code === 'ECONNREFUSED' ||
+    e.code === '57P01' ||
+    e.code === '08006' ||
+    /SQLITE_BUSY|database is locked/.test(message)
+  )
+    return new AppError('UNAVAILABLE', 'the database is unavailable; retry later');
+  return error;
+}

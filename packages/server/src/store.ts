@@ -1,0 +1,23 @@
+import type { IdentityStore } from './modules/identity/identity-store.ts';
+import type { LedgerStore } from './modules/ledger/ledger-store.ts';
+import type { RegistryStore } from './modules/registry/registry-store.ts';
+
+/** Every module's port, bound to one connection (inside a transaction, to that transaction). */
+export type Repositories = {
+  identity: IdentityStore;
+  registry: RegistryStore;
+  ledger: LedgerStore;
+};
+
+/**
+ * The unit of work services depend on. A service's write and its ledger entries go through one
+ * `transaction` call: either all of it commits or none of it does.
+ */
+export type Store = {
+  readonly flavour: 'sqlite' | 'postgres';
+  readonly read: Repositories;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  migrate(): Promise<string[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
