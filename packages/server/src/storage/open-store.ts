@@ -1,22 +1,12 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteAdapter,
-  SqliteDialect,
-  SqliteDriver,
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-} from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { AppError } from '../shared/app-error.ts';
 import type { Store } from '../store.ts';
 import type { Database } from './db-schema.ts';
 import { migrationProvider, type SqlFlavour } from './migrations.ts';
 import { createRepositories } from './repositories.ts';
-import { openSqlite } from './sqlite/sqlite-database.ts';
+import { createSqliteStore } from './sqlite/sqlite-store.ts';
 
 export type StorageConfig =
   | { kind: 'sqlite'; path: string }
@@ -27,46 +17,18 @@ export function sqlitePathFor(dataDir: string): string {
   return join(dataDir, 'oversight.sqlite');
 }
 
-/**
- * SQLite write transactions take the write lock up front (BEGIN IMMEDIATE) so two processes
- * sharing the file (server and CLI) wait for each other instead of failing on lock upgrade.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
-    super(config);
-    this.#config = config;
-  }
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
-  }
-  override createAdapter() {
-    return new SqliteAdapter();
-  }
-}
-
 /** Opens the configured database, without migrating it. */
 export function openStore(config: StorageConfig): Store {
+  if (config.kind === 'sqlite') return createSqliteStore(config.path, translateDriverError);
   const flavour: SqlFlavour = config.kind;
-  let db: Kysely<Database>;
-  if (config.kind === 'sqlite') {
-    const { kysely } = openSqlite(config.path);
-    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: kysely }) });
-  } else {
-    const pool = new pg.Pool({
-      connectionString: config.url,
-      max: config.poolSize ?? 10,
-      ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
-    });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on('error', () => {});
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize ?? 10,
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const read = createRepositories(db, flavour);
   return {
     flavour,
@@ -79,7 +41,7 @@ export function openStore(config: StorageConfig): Store {
       }
     },
     async migrate() {
-      if (config.kind === 'postgres' && config.schema) {
+      if (config.schema) {
         await db.schema.createSchema(config.schema).ifNotExists().execute();
       }
       const migrator = new Migrator({ db, provider: migrationProvider(flavour) });

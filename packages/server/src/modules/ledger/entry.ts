@@ -4,7 +4,7 @@
  * immutable log and crypto-shredding never conflicts with it. The leaf bytes are the UTF-8 of
  * the entry in RFC 8785 canonical JSON, so any verifier can re-derive them exactly.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { LedgerEvent } from '../../../../contract/src/ledger.ts';
 import { LEDGER_EVENTS } from '../../../../contract/src/ledger.ts';
 import { canonicalize } from './canonical-json.ts';
@@ -35,9 +35,7 @@ export type LedgerEntry = {
 
 /** `sha256:<hex>` of the canonical JSON of a change. */
 export function digestOf(change: unknown): string {
-  return `sha256:${createHash('sha256')
-    .update(canonicalize(change ?? null))
-    .digest('hex')}`;
+  return `sha256:${hash('sha256', canonicalize(change ?? null), 'hex')}`;
 }
 
 /** The canonical JSON leaf for one event at one position of one organisation's log. */

@@ -8,7 +8,7 @@ import {
   appendLeafNodes,
   consistencyProofRanges,
   frontierNodeIds,
-  hashLeaf,
+  hashLeafText,
   hashesForRanges,
   inclusionProofRanges,
   nodesForRanges,
@@ -28,7 +28,6 @@ import {
 import { createLogVerifier, type TrustedCheckpoint, type VerifyReport } from './verify.ts';
 
 const SIGNING_KEY_PURPOSE = 'ledger-signing-key';
-const encoder = new TextEncoder();
 
 export type LedgerDeps = { store: Store; clock: Clock; masterKey: MasterKey; originHost: string };
 
@@ -50,7 +49,7 @@ export function planAppend(
   const nodes: StoredNode[] = [];
   for (const event of events) {
     const leaf = buildLeaf(organizationId, size, at, event);
-    const leafHash = hashLeaf(encoder.encode(leaf));
+    const leafHash = hashLeafText(leaf);
     const step = appendLeafNodes(size, leafHash, frontier);
     entries.push({ index: size, leaf, leafHash });
     nodes.push(...step.nodes);

@@ -8,7 +8,7 @@
 // Arithmetic uses Math.floor / % rather than bitwise operators because JS bitwise
 // operators truncate to 32 bits and tree sizes may exceed 2^31.
 
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** Address of a perfect subtree: level 0 is a leaf hash, level L spans 2^L leaves. */
 export type NodeId = { level: number; index: number };
@@ -36,12 +36,29 @@ export const EMPTY_ROOT: Uint8Array = new Uint8Array(createHash('sha256').digest
 
 /** Hashes a leaf's bytes with the 0x00 domain-separation prefix. */
 export function hashLeaf(leaf: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(LEAF_PREFIX).update(leaf).digest());
+  const input = new Uint8Array(leaf.length + 1);
+  input.set(LEAF_PREFIX, 0);
+  input.set(leaf, 1);
+  return hash('sha256', input, 'buffer');
 }
+
+/** Hashes a leaf given as text (its UTF-8 bytes), without an intermediate copy. */
+export function hashLeafText(leaf: string): Uint8Array {
+  // U+0000 encodes as the single byte 0x00, the RFC 6962 leaf prefix.
+  return hash('sha256', '\u0000' + leaf, 'buffer');
+}
+
+const nodeInput = new Uint8Array(1 + 2 * HASH_SIZE);
+nodeInput.set(NODE_PREFIX, 0);
 
 /** Hashes two child hashes with the 0x01 domain-separation prefix. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest());
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
+  }
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /** Returns true when both byte arrays have identical length and content. */

@@ -12,7 +12,7 @@
  *   longer matches, so the change is located between two checkpoints;
  * - a forged or altered checkpoint: its Ed25519 signature fails.
  */
-import { appendLeafNodes, bytesEqual, hashLeaf, rootFromFrontier } from './merkle.ts';
+import { appendLeafNodes, bytesEqual, hashLeafText, rootFromFrontier } from './merkle.ts';
 import { parseLeaf } from './entry.ts';
 
 export type VerifyProblem = { index: number | null; kind: string; message: string };
@@ -120,9 +120,4 @@ export function createLogVerifier(opts: { organizationId: string | null; checkpo
       return { ok: problems.length === 0, treeSize: size, rootHash, checkpointsVerified, problems };
     },
   };
-}
-
-const encoder = new TextEncoder();
-function hashLeafText(leaf: string): Uint8Array {
-  return hashLeaf(encoder.encode(leaf));
 }
