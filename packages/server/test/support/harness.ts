@@ -20,6 +20,39 @@ export type StorageKind = 'sqlite' | 'postgres';
 export const PG_URL = process.env['OVERSIGHT_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_PASSWORD = 'correct horse battery staple';
 
+/** Runs raw SQL against a test database, bypassing Oversight: the tool of a tamperer. */
+export async function rawSql(
+  config: StorageConfig,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  if (config.kind === 'sqlite') {
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(config.path);
+    try {
+      const stmt = db.prepare(sql);
+      return stmt.columns().length > 0
+        ? stmt.all(...(params as string[]))
+        : (stmt.run(...(params as string[])), []);
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({
+    connectionString: config.url,
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+  });
+  await client.connect();
+  try {
+    // node:sqlite style ? placeholders become $1, $2 …
+    let n = 0;
+    const text = sql.replace(/\?/g, () => `$${++n}`);
+    return (await client.query(text, params)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+}
+
 /** Storage kinds every contract suite runs against. */
 export const STORAGE_KINDS: StorageKind[] = ['sqlite', 'postgres'];
 
@@ -28,10 +61,15 @@ export function testMasterKey(): MasterKey {
 }
 
 /** A fresh, migrated store and a function that deletes it. */
-export async function freshStorage(kind: StorageKind): Promise<{ config: StorageConfig; dispose: () => Promise<void> }> {
+export async function freshStorage(
+  kind: StorageKind,
+): Promise<{ config: StorageConfig; dispose: () => Promise<void> }> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'oversight-test-'));
-    return { config: { kind: 'sqlite', path: sqlitePathFor(dir) }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      config: { kind: 'sqlite', path: sqlitePathFor(dir) },
+      dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   return {
@@ -48,7 +86,9 @@ export async function freshStorage(kind: StorageKind): Promise<{ config: Storage
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 /** A composed Oversight with one organisation, its admin and an admin API key. */
-export async function createTestContext(opts: { storage?: StorageKind; clock?: Clock; bodyLimitBytes?: number } = {}) {
+export async function createTestContext(
+  opts: { storage?: StorageKind; clock?: Clock; bodyLimitBytes?: number } = {},
+) {
   const storage = await freshStorage(opts.storage ?? 'sqlite');
   const store = openStore(storage.config);
   await store.migrate();
@@ -87,7 +127,11 @@ export async function createTestContext(opts: { storage?: StorageKind; clock?: C
   }
 
   /** Sends a request to the in-process app. */
-  async function request(method: string, path: string, o: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+  async function request(
+    method: string,
+    path: string,
+    o: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     const key = o.key === undefined ? init.apiKey : o.key;
     if (key) headers['authorization'] = `Bearer ${key}`;
@@ -105,13 +149,14 @@ export async function createTestContext(opts: { storage?: StorageKind; clock?: C
     } catch {
       json = undefined;
     }
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read responses loosely
+
     return { status: res.status, headers: res.headers, text, json: json as any };
   }
 
   return {
     services,
     store,
+    storageConfig: storage.config,
     app,
     routes,
     logs,
