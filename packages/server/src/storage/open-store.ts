@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { AppError } from '../shared/app-error.ts';
-import type { Store } from '../store.ts';
+import type { Repositories, Store } from '../store.ts';
 import type { Database } from './db-schema.ts';
 import { migrationProvider, type SqlFlavour } from './migrations.ts';
 import { createRepositories } from './repositories.ts';
@@ -29,7 +29,7 @@ export function openStore(config: StorageConfig): Store {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const read = createRepositories(db, flavour);
+  const read = translatingErrors(createRepositories(db, flavour));
   return {
     flavour,
     read,
@@ -44,7 +44,13 @@ export function openStore(config: StorageConfig): Store {
       if (config.schema) {
         await db.schema.createSchema(config.schema).ifNotExists().execute();
       }
-      const migrator = new Migrator({ db, provider: migrationProvider(flavour) });
+      // Kysely looks for its migration tables in every schema unless told which one: another
+      // schema's tables (another deployment, a parallel test) would make it skip creating ours.
+      const migrator = new Migrator({
+        db,
+        provider: migrationProvider(flavour),
+        ...(config.schema ? { migrationTableSchema: config.schema } : {}),
+      });
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error('migration failed');
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -60,6 +66,24 @@ export function openStore(config: StorageConfig): Store {
       await db.destroy();
     },
   };
+}
+
+/** Wraps every port method so failures outside a transaction are translated like those inside. */
+function translatingErrors(repos: Repositories): Repositories {
+  const wrap = <P extends object>(port: P): P =>
+    Object.fromEntries(
+      Object.entries(port as Record<string, (...a: unknown[]) => Promise<unknown>>).map(([name, fn]) => [
+        name,
+        async (...args: unknown[]) => {
+          try {
+            return await fn(...args);
+          } catch (error) {
+            throw translateDriverError(error);
+          }
+        },
+      ]),
+    ) as P;
+  return { identity: wrap(repos.identity), registry: wrap(repos.registry), ledger: wrap(repos.ledger) };
 }
 
 /** Translates driver failures once, here: uniqueness to CONFLICT, lost connections to UNAVAILABLE. */

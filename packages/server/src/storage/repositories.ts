@@ -713,18 +713,20 @@ function ledgerRepository(db: Db, flavour: SqlFlavour): LedgerStore {
     },
     async readNodes(organizationId, ids: NodeId[]) {
       const leaves = ids.filter((n) => n.level === 0).map((n) => n.index);
-      const interior = ids.filter((n) => n.level > 0);
       const out: StoredNode[] = [];
-      if (leaves.length > 0) {
+      // Chunked: SQLite caps an expression's depth at 1000, and a batch may be any size.
+      for (let i = 0; i < leaves.length; i += 500) {
         const rows = await db
           .selectFrom('ledger_entries')
           .select(['idx', 'leaf_hash'])
           .where('organization_id', '=', organizationId)
-          .where('idx', 'in', leaves)
+          .where('idx', 'in', leaves.slice(i, i + 500))
           .execute();
         for (const r of rows) out.push({ level: 0, index: num(r.idx), hash: bytes(r.leaf_hash) });
       }
-      if (interior.length > 0) {
+      const all = ids.filter((n) => n.level > 0);
+      for (let i = 0; i < all.length; i += 200) {
+        const interior = all.slice(i, i + 200);
         const rows = await db
           .selectFrom('ledger_nodes')
           .select(['level', 'idx', 'hash'])

@@ -16,6 +16,9 @@ export function openSqlite(path: string): { raw: DatabaseSync; kysely: SqliteDat
   raw.exec('PRAGMA journal_mode = WAL');
   raw.exec('PRAGMA synchronous = NORMAL');
   raw.exec('PRAGMA busy_timeout = 5000');
+  // SQLite's built-in lower() folds ASCII only; searches lower-case both sides and must match
+  // PostgreSQL's Unicode folding, so 'École' is found by 'école' on either store.
+  raw.function('lower', { deterministic: true }, (v) => (typeof v === 'string' ? v.toLowerCase() : v));
   const cache = new Map<string, StatementSync>();
   const prepare = (sql: string): StatementSync => {
     let stmt = cache.get(sql);
