@@ -21,6 +21,7 @@ export const LEDGER_EVENTS = [
   'engagement.updated',
   'ownership.transferred',
   'ledger.key_created',
+  'trust.content_updated',
 ] as const;
 export type LedgerEvent = (typeof LEDGER_EVENTS)[number];
 

@@ -5,6 +5,8 @@ import type { Actor } from './modules/identity/identity-types.ts';
 import type { Action } from './modules/identity/policy.ts';
 import { createLedgerService } from './modules/ledger/ledger-service.ts';
 import { createRegistryService } from './modules/registry/registry-service.ts';
+import { createOverviewService } from './modules/registry/overview-service.ts';
+import { createTrustService } from './modules/trust/trust-service.ts';
 import { loadMasterKey, type MasterKey } from './modules/vault/master-key.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { Store } from './store.ts';
@@ -29,12 +31,16 @@ export function composeServices(
     sessionTtlHours: deps.sessionTtlHours ?? 12,
   });
   const registry = createRegistryService({ store, clock, ledger });
+  const trust = createTrustService({ store, clock, ledger });
+  const overview = createOverviewService({ store, clock, registry, ledger });
   return {
     store,
     clock,
     ledger,
     identity,
     registry,
+    trust,
+    overview,
     /** Ledger reads are open to staff; the policy decides. */
     ledgerAccess(actor: Actor, action: Action = 'ledger.read') {
       assertAllowed(actor, action);

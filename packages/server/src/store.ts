@@ -1,12 +1,14 @@
 import type { IdentityStore } from './modules/identity/identity-store.ts';
 import type { LedgerStore } from './modules/ledger/ledger-store.ts';
 import type { RegistryStore } from './modules/registry/registry-store.ts';
+import type { TrustStore } from './modules/trust/trust-store.ts';
 
 /** Every module's port, bound to one connection (inside a transaction, to that transaction). */
 export type Repositories = {
   identity: IdentityStore;
   registry: RegistryStore;
   ledger: LedgerStore;
+  trust: TrustStore;
 };
 
 /**

@@ -220,6 +220,7 @@ export async function seedDemo(s: Services) {
     newOwnerId: maya.id,
     reason: 'Sam moves to the brand team',
   });
+  await s.trust.putContent(admin, DEMO_TRUST_CONTENT);
   await s.ledger.checkpoint(init.organization.id);
   return { organization: init.organization, adminEmail: init.admin.email, password, apiKey: init.apiKey };
 }
@@ -233,4 +234,71 @@ const noProhibited = {
   emotion_recognition_work_education: false,
   biometric_categorisation_sensitive: false,
   realtime_remote_biometric_id: false,
+};
+
+const DEMO_TRUST_CONTENT = {
+  published: true,
+  intro:
+    'Northwind Marketing uses AI systems and a few specialist agencies to decide which offers you see and how we follow up. ' +
+    'This page says what we collect, which systems and providers are involved, how your data is protected, and what you can do if something goes wrong.',
+  dataCollected: [
+    {
+      category: 'Contact details (name, e-mail, phone)',
+      purpose: 'Answer your enquiries and send offers you asked for',
+      lawfulBasis: 'Consent',
+      retention: '24 months after last contact',
+    },
+    {
+      category: 'Website and campaign interactions',
+      purpose: 'Score leads and personalise offers',
+      lawfulBasis: 'Legitimate interest',
+      retention: '13 months',
+    },
+    {
+      category: 'Order and payment history',
+      purpose: 'Instalment eligibility at checkout',
+      lawfulBasis: 'Contract',
+      retention: '6 years (tax law)',
+    },
+  ],
+  protections: [
+    {
+      title: 'Encryption',
+      detail:
+        'Personal data is encrypted at rest with a separate key per customer; erasing you destroys your key.',
+    },
+    {
+      title: 'Vendors never see raw data',
+      detail: 'Agencies receive tokens instead of your name or e-mail address, different for each agency.',
+    },
+    {
+      title: 'Every access is recorded',
+      detail:
+        'Each access to personal data states its purpose and is written to a tamper-evident log that auditors verify.',
+    },
+  ],
+  customerAdvice: [
+    {
+      title: 'Use a unique password',
+      detail: 'A password manager makes a different password for every site easy.',
+    },
+    {
+      title: 'Be wary of unexpected messages',
+      detail: 'We never ask for your password or payment details by e-mail or phone.',
+    },
+    {
+      title: 'Check what you share',
+      detail: 'You can ask us at any time what we hold about you and withdraw consent to marketing.',
+    },
+  ],
+  recourse: {
+    contactEmail: 'privacy@northwind.example',
+    dpoName: 'Data Protection Officer, Northwind Marketing',
+    supervisoryAuthority: 'Your national data protection authority',
+    steps: [
+      'Ask us for an explanation or a human review of any automated decision about you.',
+      'Write to our Data Protection Officer; we answer within one month.',
+      'If you are not satisfied, complain to your data protection authority.',
+    ],
+  },
 };

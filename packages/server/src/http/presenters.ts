@@ -5,6 +5,7 @@
 import type { ApiKey, Organization, User } from '../modules/identity/identity-types.ts';
 import type { AiSystem, Engagement, OwnershipTransfer, Vendor } from '../modules/registry/registry-types.ts';
 import type { Page } from '../../../contract/src/common.ts';
+import type { LedgerEntry } from '../modules/ledger/entry.ts';
 
 export function presentOrganization(o: Organization) {
   return { id: o.id, name: o.name, slug: o.slug, demo: o.demo, createdAt: o.createdAt };
@@ -116,4 +117,16 @@ export function presentTransfer(t: OwnershipTransfer) {
 
 export function presentPage<T, R>(page: Page<T>, present: (t: T) => R): Page<R> {
   return { items: page.items.map(present), nextCursor: page.nextCursor, total: page.total };
+}
+
+export function presentLedgerEntry(e: LedgerEntry & { leaf: string }) {
+  return {
+    index: e.index,
+    at: e.at,
+    type: e.type,
+    actor: { type: e.actor.type, id: e.actor.id },
+    subject: { type: e.subject.type, id: e.subject.id },
+    digest: e.digest,
+    leaf: e.leaf,
+  };
 }

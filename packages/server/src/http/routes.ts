@@ -51,6 +51,7 @@ import {
   presentApiKey,
   presentClassification,
   presentEngagement,
+  presentLedgerEntry,
   presentOrganization,
   presentPage,
   presentSystem,
@@ -59,6 +60,8 @@ import {
   presentVendor,
 } from './presenters.ts';
 import { route, type RouteDef } from './route.ts';
+import { LedgerSearchQuery, LedgerSearchView, OverviewView } from '../../../contract/src/overview.ts';
+import { PublicTrustView, TrustContent, TrustContentView } from '../../../contract/src/trust.ts';
 import { clearSessionCookie, setSessionCookie, sessionTokenFrom } from './session-cookie.ts';
 
 const ALL = ['admin', 'owner', 'auditor', 'vendor'] as const;
@@ -473,6 +476,63 @@ export function buildRoutes(s: Services): RouteDef[] {
         presentEngagement(await s.registry.updateEngagement(actor, params.id, body)),
     }),
 
+    // ---- overview and trust portal
+    route({
+      method: 'get',
+      path: '/v1/overview',
+      summary:
+        'What needs my attention: unclassified systems, sign-offs, engagements ending soon, recent activity',
+      tag: 'Overview',
+      auth: 'authenticated',
+      roles: ALL,
+      response: OverviewView,
+      handler: async ({ actor }) => {
+        const o = await s.overview.overview(actor);
+        return {
+          counts: o.counts,
+          systemsNeedingClassification: o.systemsNeedingClassification.map(presentSystem),
+          awaitingMySignOff: o.awaitingMySignOff.map(presentSystem),
+          engagementsEndingSoon: o.engagementsEndingSoon.map(presentEngagement),
+          vendorsWithoutDpa: o.vendorsWithoutDpa,
+          recentActivity: o.recentActivity.map(presentLedgerEntry),
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/v1/trust-content',
+      summary: 'The trust portal content (what customers are told)',
+      tag: 'Trust portal',
+      auth: 'authenticated',
+      roles: STAFF,
+      response: TrustContentView,
+      handler: async ({ actor }) => s.trust.getContent(actor),
+    }),
+    route({
+      method: 'put',
+      path: '/v1/trust-content',
+      summary: 'Replace the trust portal content',
+      tag: 'Trust portal',
+      auth: 'authenticated',
+      roles: ['admin'],
+      body: TrustContent,
+      response: TrustContentView,
+      handler: async ({ actor, body }) => s.trust.putContent(actor, body),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/public/trust/:slug',
+      summary:
+        "An organisation's public trust page (no login): data use, AI systems, vendors, protection, recourse",
+      tag: 'Trust portal',
+      auth: 'public',
+      params: z.strictObject({
+        slug: z.string().regex(/^[a-z0-9-]{1,60}$/, { message: 'must be an organisation slug' }),
+      }),
+      response: PublicTrustView,
+      handler: async ({ params }) => s.trust.publicPage(params.slug),
+    }),
+
     // ---- ledger (the verifier-facing contract)
     route({
       method: 'get',
@@ -512,6 +572,21 @@ export function buildRoutes(s: Services): RouteDef[] {
       handler: async ({ actor, query }) => {
         s.ledgerAccess(actor);
         return { entries: await s.ledger.entries(actor.organizationId, query.start, query.limit) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/v1/ledger/search',
+      summary: 'Entries by subject, actor or event type, newest first, decoded (page with nextBefore)',
+      tag: 'Ledger',
+      auth: 'authenticated',
+      roles: STAFF,
+      query: LedgerSearchQuery,
+      response: LedgerSearchView,
+      handler: async ({ actor, query }) => {
+        s.ledgerAccess(actor);
+        const r = await s.ledger.search(actor.organizationId, query);
+        return { entries: r.entries.map(presentLedgerEntry), nextBefore: r.nextBefore };
       },
     }),
     route({

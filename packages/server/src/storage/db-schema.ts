@@ -98,7 +98,16 @@ export type Database = {
     at: string;
   };
   ledger_heads: { organization_id: string; size: number | string; frontier: Uint8Array; updated_at: string };
-  ledger_entries: { organization_id: string; idx: number | string; leaf: string; leaf_hash: Uint8Array };
+  ledger_entries: {
+    organization_id: string;
+    idx: number | string;
+    leaf: string;
+    leaf_hash: Uint8Array;
+    event_type: string | null;
+    actor_id: string | null;
+    subject_id: string | null;
+  };
+  trust_content: { organization_id: string; content: string; updated_at: string };
   ledger_nodes: { organization_id: string; level: number; idx: number | string; hash: Uint8Array };
   ledger_checkpoints: {
     organization_id: string;

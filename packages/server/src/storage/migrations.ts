@@ -211,6 +211,36 @@ export function migrationsFor(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_ledger_search_and_trust': {
+      async up(db: Kysely<unknown>) {
+        // Denormalised copies of three leaf fields so people can search the log; the leaf stays
+        // the only thing that is hashed and verified.
+        await db.schema.alterTable('ledger_entries').addColumn('event_type', 'text').execute();
+        await db.schema.alterTable('ledger_entries').addColumn('actor_id', 'text').execute();
+        await db.schema.alterTable('ledger_entries').addColumn('subject_id', 'text').execute();
+        await db.schema
+          .createIndex('ledger_entries_subject')
+          .on('ledger_entries')
+          .columns(['organization_id', 'subject_id', 'idx'])
+          .execute();
+        await db.schema
+          .createIndex('ledger_entries_actor')
+          .on('ledger_entries')
+          .columns(['organization_id', 'actor_id', 'idx'])
+          .execute();
+        await db.schema
+          .createIndex('ledger_entries_type')
+          .on('ledger_entries')
+          .columns(['organization_id', 'event_type', 'idx'])
+          .execute();
+        await db.schema
+          .createTable('trust_content')
+          .addColumn('organization_id', 'text', (c) => c.primaryKey())
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -83,7 +83,9 @@ function translatingErrors(repos: Repositories): Repositories {
         },
       ]),
     ) as P;
-  return { identity: wrap(repos.identity), registry: wrap(repos.registry), ledger: wrap(repos.ledger) };
+  return Object.fromEntries(
+    Object.entries(repos).map(([name, port]) => [name, wrap(port as object)]),
+  ) as Repositories;
 }
 
 /** Translates driver failures once, here: uniqueness to CONFLICT, lost connections to UNAVAILABLE. */

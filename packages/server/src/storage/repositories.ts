@@ -7,6 +7,8 @@ import type { NodeId } from '../modules/ledger/merkle.ts';
 import type { RegistryStore } from '../modules/registry/registry-store.ts';
 import type { AiSystem, Engagement, OwnershipTransfer, Vendor } from '../modules/registry/registry-types.ts';
 import type { Repositories } from '../store.ts';
+import type { TrustStore } from '../modules/trust/trust-store.ts';
+import type { TrustContent } from '../../../contract/src/trust.ts';
 import type { Database } from './db-schema.ts';
 import type { SqlFlavour } from './migrations.ts';
 
@@ -19,6 +21,7 @@ export function createRepositories(db: Db, flavour: SqlFlavour): Repositories {
     identity: identityRepository(db),
     registry: registryRepository(db),
     ledger: ledgerRepository(db, flavour),
+    trust: trustRepository(db),
   };
 }
 
@@ -676,6 +679,9 @@ function ledgerRepository(db: Db, flavour: SqlFlavour): LedgerStore {
                 idx: e.index,
                 leaf: e.leaf,
                 leaf_hash: Buffer.from(e.leafHash),
+                event_type: e.type,
+                actor_id: e.actorId,
+                subject_id: e.subjectId,
               })),
             )
             .execute();
@@ -709,6 +715,18 @@ function ledgerRepository(db: Db, flavour: SqlFlavour): LedgerStore {
         .orderBy('idx')
         .limit(limit)
         .execute();
+      return rows.map((r) => ({ index: num(r.idx), leaf: r.leaf, leafHash: bytes(r.leaf_hash) }));
+    },
+    async searchEntries(organizationId, s) {
+      let q = db
+        .selectFrom('ledger_entries')
+        .select(['idx', 'leaf', 'leaf_hash'])
+        .where('organization_id', '=', organizationId);
+      if (s.subjectId) q = q.where('subject_id', '=', s.subjectId);
+      if (s.actorId) q = q.where('actor_id', '=', s.actorId);
+      if (s.type) q = q.where('event_type', '=', s.type);
+      if (s.before !== undefined) q = q.where('idx', '<', s.before);
+      const rows = await q.orderBy('idx', 'desc').limit(s.limit).execute();
       return rows.map((r) => ({ index: num(r.idx), leaf: r.leaf, leafHash: bytes(r.leaf_hash) }));
     },
     async readNodes(organizationId, ids: NodeId[]) {
@@ -802,6 +820,30 @@ function ledgerRepository(db: Db, flavour: SqlFlavour): LedgerStore {
           createdAt: r.created_at,
         }
       );
+    },
+  };
+}
+
+// ---- trust portal ----------------------------------------------------------------------------
+
+function trustRepository(db: Db): TrustStore {
+  return {
+    async getContent(organizationId) {
+      const r = await db
+        .selectFrom('trust_content')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .executeTakeFirst();
+      return r && { content: JSON.parse(r.content) as TrustContent, updatedAt: r.updated_at };
+    },
+    async putContent(organizationId, content, at) {
+      await db
+        .insertInto('trust_content')
+        .values({ organization_id: organizationId, content: JSON.stringify(content), updated_at: at })
+        .onConflict((oc) =>
+          oc.column('organization_id').doUpdateSet({ content: JSON.stringify(content), updated_at: at }),
+        )
+        .execute();
     },
   };
 }

@@ -11,6 +11,7 @@ import { newId } from '../../shared/ids.ts';
 import type { Repositories, Store } from '../../store.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { LedgerActor } from '../ledger/entry.ts';
+import { withLapsedApproval } from '../registry/lifecycle.ts';
 import { authorize, type Action, type ResourceFacts } from './policy.ts';
 import type { Actor, ApiKey, Organization, User } from './identity-types.ts';
 import {
@@ -50,8 +51,9 @@ export function slugify(name: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 50);
+    .replace(/^-+/, '')
+    .slice(0, 50)
+    .replace(/-+$/, '');
   return s || 'organization';
 }
 
@@ -336,7 +338,14 @@ export function createIdentityService(deps: IdentityDeps) {
           assertCanOwn(successor, body.successorId, 'successorId');
           if (body.successorId === id) throw fieldError('successorId', 'must be a different user');
           for (const item of owned) {
-            await tx.registry.setOwner(actor.organizationId, item.kind, item.id, body.successorId, at);
+            const system =
+              item.kind === 'system' ? await tx.registry.getSystem(actor.organizationId, item.id) : undefined;
+            // As with any transfer, an approval not yet taken live lapses: the successor approves anew.
+            if (system)
+              await tx.registry.updateSystem(
+                withLapsedApproval({ ...system, ownerId: body.successorId, updatedAt: at }),
+              );
+            else await tx.registry.setOwner(actor.organizationId, item.kind, item.id, body.successorId, at);
             const transfer = {
               id: newId(ID_PREFIXES.transfer),
               organizationId: actor.organizationId,

@@ -23,6 +23,7 @@ export const ACTIONS = [
   'system.retire',
   'ledger.read',
   'ledger.verify',
+  'trust.edit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -2,8 +2,8 @@ import type { Repositories, Store } from '../../store.ts';
 import { AppError, fieldError } from '../../shared/app-error.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { openWithMasterKey, sealWithMasterKey, type MasterKey } from '../vault/master-key.ts';
-import { buildLeaf, type LedgerEventInput } from './entry.ts';
-import type { LedgerHead, StoredEntry, StoredNode } from './ledger-store.ts';
+import { buildLeaf, parseLeaf, type LedgerEventInput } from './entry.ts';
+import type { EntrySearch, LedgerHead, NewEntry, StoredNode } from './ledger-store.ts';
 import {
   appendLeafNodes,
   consistencyProofRanges,
@@ -42,16 +42,23 @@ export function planAppend(
   head: LedgerHead,
   at: string,
   events: readonly LedgerEventInput[],
-): { entries: StoredEntry[]; nodes: StoredNode[]; head: LedgerHead } {
+): { entries: NewEntry[]; nodes: StoredNode[]; head: LedgerHead } {
   let frontier = head.frontier;
   let size = head.size;
-  const entries: StoredEntry[] = [];
+  const entries: NewEntry[] = [];
   const nodes: StoredNode[] = [];
   for (const event of events) {
     const leaf = buildLeaf(organizationId, size, at, event);
     const leafHash = hashLeafText(leaf);
     const step = appendLeafNodes(size, leafHash, frontier);
-    entries.push({ index: size, leaf, leafHash });
+    entries.push({
+      index: size,
+      leaf,
+      leafHash,
+      type: event.type,
+      actorId: event.actor.id,
+      subjectId: event.subject.id,
+    });
     nodes.push(...step.nodes);
     frontier = step.frontier;
     size++;
@@ -128,6 +135,17 @@ export function createLedgerService(deps: LedgerDeps) {
       }),
     );
     return { size: head.size, note };
+  }
+
+  /** Entries matching a subject, actor or event type, newest first, decoded for people. */
+  async function search(organizationId: string, q: EntrySearch) {
+    const rows = await store.read.ledger.searchEntries(organizationId, q);
+    const entries = rows.flatMap((r) => {
+      const parsed = parseLeaf(r.leaf);
+      return parsed.ok ? [{ ...parsed.entry, index: r.index, leaf: r.leaf }] : [];
+    });
+    const last = rows[rows.length - 1];
+    return { entries, nextBefore: rows.length === q.limit && last ? last.index : null };
   }
 
   /** Entries `[start, start+limit)` with the exact leaf strings that were hashed. */
@@ -250,6 +268,7 @@ export function createLedgerService(deps: LedgerDeps) {
     verifierKey,
     checkpoint,
     entries,
+    search,
     inclusionProof,
     consistencyProof,
     verify,

@@ -3,6 +3,16 @@ import type { NodeId } from './merkle.ts';
 export type LedgerHead = { size: number; frontier: Uint8Array[] };
 export type StoredNode = NodeId & { hash: Uint8Array };
 export type StoredEntry = { index: number; leaf: string; leafHash: Uint8Array };
+/** Searchable copies of three leaf fields, written beside each new entry. */
+export type EntryKeys = { type: string; actorId: string; subjectId: string };
+export type NewEntry = StoredEntry & EntryKeys;
+export type EntrySearch = {
+  subjectId?: string | undefined;
+  actorId?: string | undefined;
+  type?: string | undefined;
+  before?: number | undefined;
+  limit: number;
+};
 export type Checkpoint = { size: number; rootHash: Uint8Array; note: string; createdAt: string };
 export type LedgerKey = {
   name: string;
@@ -22,12 +32,14 @@ export type LedgerStore = {
   readHead(organizationId: string): Promise<LedgerHead>;
   writeAppend(
     organizationId: string,
-    entries: StoredEntry[],
+    entries: NewEntry[],
     nodes: StoredNode[],
     head: LedgerHead,
     at: string,
   ): Promise<void>;
   readEntries(organizationId: string, start: number, limit: number): Promise<StoredEntry[]>;
+  /** Newest first, by the searchable keys; `before` is an exclusive upper bound on the index. */
+  searchEntries(organizationId: string, search: EntrySearch): Promise<StoredEntry[]>;
   readNodes(organizationId: string, ids: NodeId[]): Promise<StoredNode[]>;
   insertCheckpoint(organizationId: string, checkpoint: Checkpoint): Promise<void>;
   latestCheckpoint(organizationId: string): Promise<Checkpoint | undefined>;

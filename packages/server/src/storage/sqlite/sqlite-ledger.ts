@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { LedgerHead, LedgerStore, StoredEntry, StoredNode } from '../../modules/ledger/ledger-store.ts';
+import type { LedgerHead, LedgerStore, NewEntry, StoredNode } from '../../modules/ledger/ledger-store.ts';
 
 const HASH_SIZE = 32;
 const CHUNK = 64;
@@ -35,7 +35,9 @@ export function sqliteLedgerFastPath(
   const nodeInserts = new Map<number, StatementSync>();
   const insertEntries = (n: number) =>
     cached(entryInserts, n, () =>
-      raw.prepare(`insert into ledger_entries (organization_id, idx, leaf, leaf_hash) values ${rows(n, 4)}`),
+      raw.prepare(
+        `insert into ledger_entries (organization_id, idx, leaf, leaf_hash, event_type, actor_id, subject_id) values ${rows(n, 7)}`,
+      ),
     );
   const insertNodes = (n: number) =>
     cached(nodeInserts, n, () =>
@@ -73,7 +75,7 @@ export function sqliteLedgerFastPath(
     forgetHeads: () => heads.clear(),
     async writeAppend(
       organizationId: string,
-      entries: StoredEntry[],
+      entries: NewEntry[],
       nodes: StoredNode[],
       head: LedgerHead,
       at: string,
@@ -81,7 +83,8 @@ export function sqliteLedgerFastPath(
       for (let i = 0; i < entries.length; i += CHUNK) {
         const part = entries.slice(i, i + CHUNK);
         const params: (string | number | Uint8Array)[] = [];
-        for (const e of part) params.push(organizationId, e.index, e.leaf, e.leafHash);
+        for (const e of part)
+          params.push(organizationId, e.index, e.leaf, e.leafHash, e.type, e.actorId, e.subjectId);
         insertEntries(part.length).run(...params);
       }
       const interior = nodes.filter((n) => n.level > 0);
