@@ -757,6 +757,17 @@ function ledgerRepository(db: Db, flavour: SqlFlavour): LedgerStore {
       }
       return out;
     },
+    async readNodeRange(organizationId, level, from, to) {
+      const rows = await db
+        .selectFrom('ledger_nodes')
+        .select(['idx', 'hash'])
+        .where('organization_id', '=', organizationId)
+        .where('level', '=', level)
+        .where('idx', '>=', from)
+        .where('idx', '<', to)
+        .execute();
+      return rows.map((r) => ({ level, index: num(r.idx), hash: bytes(r.hash) }));
+    },
     async insertCheckpoint(organizationId, c) {
       await db
         .insertInto('ledger_checkpoints')

@@ -214,6 +214,28 @@ for (const kind of STORAGE_KINDS) {
       assert.equal((await ctx.services.ledger.verify(org())).ok, true);
     });
 
+    test('a changed interior tree node (used to serve proofs) is named', async () => {
+      const [row] = await tamper(
+        'select hash from ledger_nodes where organization_id = ? and level = 2 and idx = 1',
+        [org()],
+      );
+      await tamper('update ledger_nodes set hash = ? where organization_id = ? and level = 2 and idx = 1', [
+        Buffer.alloc(32, 7),
+        org(),
+      ]);
+      const r = await ctx.services.ledger.verify(org());
+      assert.equal(r.ok, false);
+      assert.ok(
+        r.problems.some((p) => p.kind === 'node_mismatch' && /level 2 index 1/.test(p.message)),
+        JSON.stringify(r.problems),
+      );
+      await tamper('update ledger_nodes set hash = ? where organization_id = ? and level = 2 and idx = 1', [
+        row!['hash'],
+        org(),
+      ]);
+      assert.equal((await ctx.services.ledger.verify(org())).ok, true);
+    });
+
     test('a forged checkpoint fails its signature', async () => {
       const [cp] = await tamper(
         'select size, note from ledger_checkpoints where organization_id = ? order by size limit 1',

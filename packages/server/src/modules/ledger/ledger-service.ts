@@ -14,6 +14,7 @@ import {
   nodesForRanges,
   rootFromFrontier,
   combineSubtreeHashes,
+  bytesEqual,
   type NodeId,
 } from './merkle.ts';
 import {
@@ -219,18 +220,51 @@ export function createLedgerService(deps: LedgerDeps) {
   ): Promise<VerifyReport> {
     const { trusted, problems } = await trustedCheckpoints(organizationId);
     const head = await store.read.ledger.readHead(organizationId);
-    const verifier = createLogVerifier({ organizationId, checkpoints: trusted });
+    const computed: StoredNode[] = [];
+    const verifier = createLogVerifier({
+      organizationId,
+      checkpoints: trusted,
+      onNode: (n) => computed.push(n),
+    });
     const CHUNK = 5000;
     let start = 0;
     for (;;) {
       const rows = await store.read.ledger.readEntries(organizationId, start, CHUNK);
       for (const r of rows) verifier.push(r.index, r.leaf, r.leafHash);
+      problems.push(...(await compareStoredNodes(organizationId, computed.splice(0))));
       if (rows.length < CHUNK) break;
       start = rows[rows.length - 1]!.index + 1;
       onProgress?.(start, head.size);
     }
     const report = verifier.finish({ size: head.size, root: rootFromFrontier(head.frontier) });
     return { ...report, ok: report.ok && problems.length === 0, problems: [...problems, ...report.problems] };
+  }
+
+  /** Compares recomputed interior nodes with the stored ones that proofs are served from. */
+  async function compareStoredNodes(organizationId: string, nodes: StoredNode[]) {
+    const out: { index: null; kind: string; message: string }[] = [];
+    const byLevel = new Map<number, StoredNode[]>();
+    for (const n of nodes) byLevel.set(n.level, [...(byLevel.get(n.level) ?? []), n]);
+    for (const [level, list] of byLevel) {
+      const from = list[0]!.index;
+      const to = list[list.length - 1]!.index + 1;
+      const stored = new Map(
+        (await store.read.ledger.readNodeRange(organizationId, level, from, to)).map((n) => [
+          n.index,
+          n.hash,
+        ]),
+      );
+      for (const n of list) {
+        const h = stored.get(n.index);
+        if (!h || !bytesEqual(h, n.hash))
+          out.push({
+            index: null,
+            kind: 'node_mismatch',
+            message: `stored tree node level ${level} index ${n.index} is ${h ? 'wrong' : 'missing'}; proofs that use it would fail`,
+          });
+      }
+    }
+    return out;
   }
 
   /** Streams the log as NDJSON lines: a header with the verifier key and checkpoints, then entries. */

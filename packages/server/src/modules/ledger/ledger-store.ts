@@ -41,6 +41,8 @@ export type LedgerStore = {
   /** Newest first, by the searchable keys; `before` is an exclusive upper bound on the index. */
   searchEntries(organizationId: string, search: EntrySearch): Promise<StoredEntry[]>;
   readNodes(organizationId: string, ids: NodeId[]): Promise<StoredNode[]>;
+  /** Interior nodes of one level with index in [from, to). */
+  readNodeRange(organizationId: string, level: number, from: number, to: number): Promise<StoredNode[]>;
   insertCheckpoint(organizationId: string, checkpoint: Checkpoint): Promise<void>;
   latestCheckpoint(organizationId: string): Promise<Checkpoint | undefined>;
   listCheckpoints(organizationId: string): Promise<Checkpoint[]>;

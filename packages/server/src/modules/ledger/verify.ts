@@ -10,9 +10,11 @@
  * - an entry's content changed while its stored leaf hash was left alone: named by index;
  * - content and stored hashes both rewritten: the first signed checkpoint past the change no
  *   longer matches, so the change is located between two checkpoints;
- * - a forged or altered checkpoint: its Ed25519 signature fails.
+ * - a forged or altered checkpoint: its Ed25519 signature fails;
+ * - a stored interior node (used to serve proofs) that differs from the recomputed one: named by
+ *   level and index (the service compares them chunk by chunk).
  */
-import { appendLeafNodes, bytesEqual, hashLeafText, rootFromFrontier } from './merkle.ts';
+import { appendLeafNodes, bytesEqual, hashLeafText, rootFromFrontier, type StoredNode } from './merkle.ts';
 import { parseLeaf } from './entry.ts';
 
 export type VerifyProblem = { index: number | null; kind: string; message: string };
@@ -28,7 +30,12 @@ export type VerifyReport = {
 const MAX_PROBLEMS = 100;
 
 /** A verifier fed entries in stored order; checkpoints must already have valid signatures. */
-export function createLogVerifier(opts: { organizationId: string | null; checkpoints: TrustedCheckpoint[] }) {
+export function createLogVerifier(opts: {
+  organizationId: string | null;
+  checkpoints: TrustedCheckpoint[];
+  /** Receives every interior node the recomputation completes, to compare with stored ones. */
+  onNode?: (node: StoredNode) => void;
+}) {
   const checkpoints = [...opts.checkpoints].sort((a, b) => a.size - b.size);
   const problems: VerifyProblem[] = [];
   let frontier: Uint8Array[] = [];
@@ -92,7 +99,9 @@ export function createLogVerifier(opts: { organizationId: string | null; checkpo
       const leafHash = hashLeafText(leaf);
       if (storedLeafHash && !bytesEqual(leafHash, storedLeafHash))
         report({ index: size, kind: 'changed', message: `entry ${size} was changed after it was appended` });
-      frontier = appendLeafNodes(size, leafHash, frontier).frontier;
+      const step = appendLeafNodes(size, leafHash, frontier);
+      frontier = step.frontier;
+      if (opts.onNode) for (const n of step.nodes) if (n.level > 0) opts.onNode(n);
       size++;
       checkCheckpointsAt(size);
     },
