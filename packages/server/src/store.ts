@@ -13,7 +13,8 @@ export type Repositories = {
 
 /**
  * The unit of work services depend on. A service's write and its ledger entries go through one
- * `transaction` call: either all of it commits or none of it does.
+ * `transaction` call: either all of it commits or none of it does. Inside the callback use only
+ * the `tx` repositories: on SQLite, `read` waits for the open transaction and would deadlock.
  */
 export type Store = {
   readonly flavour: 'sqlite' | 'postgres';

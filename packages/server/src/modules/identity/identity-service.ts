@@ -184,14 +184,18 @@ export function createIdentityService(deps: IdentityDeps) {
         const org = await store.read.identity.getOrganizationBySlug(body.organization);
         candidates = candidates.filter((u) => u.organizationId === org?.id);
       }
-      if (candidates.length > 1)
+      // The password is checked before any ambiguity is reported, so nobody learns without it
+      // whether an e-mail exists, or exists in several organisations.
+      const matching: typeof candidates = [];
+      for (const u of candidates) if (await verifyPassword(body.password, u.passwordHash)) matching.push(u);
+      if (candidates.length === 0) await verifyPassword(body.password, null);
+      if (matching.length > 1)
         throw fieldError(
           'organization',
           'this e-mail belongs to several organisations; give the organisation slug',
         );
-      const user = candidates[0];
-      const ok = await verifyPassword(body.password, user?.passwordHash ?? null);
-      if (!user || !ok) throw new AppError('UNAUTHENTICATED', 'wrong e-mail or password');
+      const user = matching[0];
+      if (!user) throw new AppError('UNAUTHENTICATED', 'wrong e-mail or password');
       const token = generateToken();
       const expires = new Date(clock.now().getTime() + deps.sessionTtlHours * 3600_000).toISOString();
       const session = {
