@@ -6,7 +6,8 @@ import { ERROR_CODES, type ErrorBody } from '../../../contract/src/errors.ts';
 import type { Services } from '../compose.ts';
 import type { Actor } from '../modules/identity/identity-types.ts';
 import { AppError } from '../shared/app-error.ts';
-import { parseOrThrow } from '../shared/zod-issues.ts';
+import { nulIssues, parseOrThrow } from '../shared/zod-issues.ts';
+import { validationError } from '../shared/app-error.ts';
 import { openApiDocument, renderReferencePage } from './openapi.ts';
 import type { RouteDef } from './route.ts';
 import { buildRoutes } from './routes.ts';
@@ -25,7 +26,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The HTTP edge: authenticate, validate, call the service, present; and one error handler. */
 export function createApp(services: Services, options: AppOptions) {
-  const app = new Hono<Env>();
+  const app = new Hono<Env>({ strict: false });
   const routes = buildRoutes(services);
 
   app.use('*', async (c, next) => {
@@ -71,10 +72,11 @@ export function createApp(services: Services, options: AppOptions) {
   for (const def of routes) registerRoute(app, def, services);
 
   app.all('/v1/*', (c) => {
-    const known = routes.some((r) => matches(r.path, c.req.path));
-    throw known
-      ? new AppError('METHOD_NOT_ALLOWED', `${c.req.method} is not supported on ${c.req.path}`)
-      : new AppError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`);
+    const allowed = routes.filter((r) => matches(r.path, c.req.path)).map((r) => r.method.toUpperCase());
+    if (allowed.length === 0) throw new AppError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`);
+    // RFC 9110 §15.5.6: a 405 lists the methods the resource does support.
+    c.header('Allow', [...new Set(allowed)].join(', '));
+    throw new AppError('METHOD_NOT_ALLOWED', `${c.req.method} is not supported on ${c.req.path}`);
   });
 
   app.onError((err, c) => errorResponse(c, err, options.log));
@@ -86,6 +88,15 @@ export function createApp(services: Services, options: AppOptions) {
 
 function registerRoute(app: Hono<Env>, def: RouteDef, services: Services) {
   app.on(def.method.toUpperCase(), def.path, async (c) => {
+    try {
+      return await handle(c);
+    } catch (error) {
+      // Hono hands only Error instances to onError; anything else thrown is wrapped so it is too.
+      throw error instanceof Error ? error : new Error(`non-Error thrown: ${String(error)}`);
+    }
+  });
+
+  async function handle(c: Context<Env>) {
     const actor = def.auth === 'public' ? undefined : await authenticate(c, services);
     const params = def.params ? parseOrThrow(def.params, c.req.param(), 'params') : {};
     const query = def.query ? parseOrThrow(def.query, queryObject(c), 'query') : {};
@@ -97,7 +108,7 @@ function registerRoute(app: Hono<Env>, def: RouteDef, services: Services) {
       return c.body(String(result), 200);
     }
     return c.json(result as object, def.status ?? 200);
-  });
+  }
 }
 
 /** Bearer API key, or the session cookie plus, for unsafe methods, the CSRF token. */
@@ -129,6 +140,8 @@ function queryObject(c: Context): Record<string, string> {
       });
     out[k] = v;
   }
+  const nul = nulIssues(out, 'query');
+  if (nul.length > 0) throw validationError(nul);
   return out;
 }
 
@@ -138,11 +151,15 @@ async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(type))
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new AppError('BAD_REQUEST', `the body is not valid JSON: ${(e as Error).message}`);
   }
+  const nul = nulIssues(value);
+  if (nul.length > 0) throw validationError(nul);
+  return value;
 }
 
 function matches(pattern: string, path: string): boolean {
@@ -154,7 +171,7 @@ function matches(pattern: string, path: string): boolean {
 export function errorResponse(c: Context, err: unknown, log: AppOptions['log']) {
   const requestId = (c.get('requestId') as string | undefined) ?? randomUUID();
   let appError: AppError;
-  if (err instanceof AppError) appError = err;
+  if (err instanceof AppError && err.code !== 'INTERNAL') appError = err;
   else if (isHttpException(err) && err.status === 413)
     appError = new AppError('PAYLOAD_TOO_LARGE', 'request body too large');
   else {
@@ -164,7 +181,7 @@ export function errorResponse(c: Context, err: unknown, log: AppOptions['log']) 
       requestId,
       method: c.req.method,
       path: c.req.path,
-      error: err instanceof Error ? err.stack : String(err),
+      error: err instanceof Error ? err.stack : 'non-Error thrown',
     });
   }
   const body: ErrorBody = {

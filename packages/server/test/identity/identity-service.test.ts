@@ -213,6 +213,7 @@ describe('authorize (policy)', () => {
     'system.retire': { admin: true, owner: true, auditor: false, vendor: false },
     'ledger.read': { admin: true, owner: true, auditor: true, vendor: false },
     'ledger.verify': { admin: true, owner: true, auditor: true, vendor: false },
+    'trust.read': { admin: true, owner: true, auditor: true, vendor: false },
     'trust.edit': { admin: true, owner: false, auditor: false, vendor: false },
   };
 

@@ -12,7 +12,7 @@ import type { Repositories, Store } from '../../store.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { LedgerActor } from '../ledger/entry.ts';
 import { withLapsedApproval } from '../registry/lifecycle.ts';
-import { authorize, type Action, type ResourceFacts } from './policy.ts';
+import { authorize, roleAllows, type Action, type ResourceFacts } from './policy.ts';
 import type { Actor, ApiKey, Organization, User } from './identity-types.ts';
 import {
   apiKeyPrefix,
@@ -36,6 +36,12 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** Throws FORBIDDEN unless the policy allows the action. */
 export function assertAllowed(actor: Actor, action: Action, resource?: ResourceFacts): void {
   const d = authorize(actor, action, resource);
+  if (!d.ok) throw new AppError('FORBIDDEN', d.reason);
+}
+
+/** Throws FORBIDDEN unless the actor's role may take the action at all (before any lookup). */
+export function assertRoleAllowed(actor: Actor, action: Action): void {
+  const d = roleAllows(actor, action);
   if (!d.ok) throw new AppError('FORBIDDEN', d.reason);
 }
 
@@ -337,10 +343,15 @@ export function createIdentityService(deps: IdentityDeps) {
           );
         const at = now();
         const events: Parameters<typeof ledger.append>[2][number][] = [];
-        if (owned.length > 0 && body.successorId) {
-          const successor = await tx.identity.getUser(actor.organizationId, body.successorId);
-          assertCanOwn(successor, body.successorId, 'successorId');
+        if (body.successorId) {
           if (body.successorId === id) throw fieldError('successorId', 'must be a different user');
+          assertCanOwn(
+            await tx.identity.getUser(actor.organizationId, body.successorId),
+            body.successorId,
+            'successorId',
+          );
+        }
+        if (owned.length > 0 && body.successorId) {
           for (const item of owned) {
             const system =
               item.kind === 'system' ? await tx.registry.getSystem(actor.organizationId, item.id) : undefined;

@@ -23,6 +23,7 @@ export const ACTIONS = [
   'system.retire',
   'ledger.read',
   'ledger.verify',
+  'trust.read',
   'trust.edit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -51,6 +52,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'system.retire',
     'ledger.read',
     'ledger.verify',
+    'trust.read',
   ]),
   auditor: new Set<Action>([
     'organization.read',
@@ -59,6 +61,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'registry.read',
     'ledger.read',
     'ledger.verify',
+    'trust.read',
   ]),
   vendor: new Set<Action>(['organization.read', 'apikey.manage_own', 'registry.read']),
 };
@@ -71,6 +74,15 @@ const OWNER_SCOPED = new Set<Action>([
   'system.go_live',
   'system.retire',
 ]);
+
+/**
+ * Whether the actor's role may ever take the action. Services check this before loading a
+ * resource, so a refused role learns nothing about whether the resource exists.
+ */
+export function roleAllows(actor: Actor, action: Action): Decision {
+  if (actor.type === 'system' || ROLE_ACTIONS[actor.role].has(action)) return ALLOW;
+  return deny(`role ${actor.role} may not ${action}`);
+}
 
 /** Decides whether the actor may perform the action (on the resource, when given). */
 export function authorize(actor: Actor, action: Action, resource?: ResourceFacts): Decision {

@@ -17,7 +17,7 @@ import { AppError, fieldError, notFound, validationError } from '../../shared/ap
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Repositories, Store } from '../../store.ts';
-import { assertAllowed, assertCanOwn, ledgerActor } from '../identity/identity-service.ts';
+import { assertAllowed, assertCanOwn, assertRoleAllowed, ledgerActor } from '../identity/identity-service.ts';
 import type { Actor } from '../identity/identity-types.ts';
 import type { Action } from '../identity/policy.ts';
 import { authorize } from '../identity/policy.ts';
@@ -100,6 +100,7 @@ export function createRegistryService(deps: RegistryDeps) {
   }
 
   async function transfer(actor: Actor, kind: OwnedKind, id: string, body: TransferOwnershipBody) {
+    assertRoleAllowed(actor, 'registry.transfer');
     return store.transaction(async (tx) => {
       const current =
         kind === 'system'
@@ -197,6 +198,7 @@ export function createRegistryService(deps: RegistryDeps) {
     },
 
     async updateSystem(actor: Actor, id: string, body: UpdateSystemBody) {
+      assertRoleAllowed(actor, 'registry.update');
       return store.transaction(async (tx) => {
         const s = await loadSystem(tx, actor, id);
         assertAllowed(actor, 'registry.update', { ownerId: s.ownerId });
@@ -211,6 +213,7 @@ export function createRegistryService(deps: RegistryDeps) {
 
     /** Runs the EU AI Act questionnaire for a system and stores the tier and obligations with it. */
     async classifySystem(actor: Actor, id: string, answers: unknown) {
+      assertRoleAllowed(actor, 'system.classify');
       return store.transaction(async (tx) => {
         const s = await loadSystem(tx, actor, id);
         assertAllowed(actor, 'system.classify', { ownerId: s.ownerId });
@@ -237,6 +240,7 @@ export function createRegistryService(deps: RegistryDeps) {
 
     /** Approves, takes live or retires a system, following the lifecycle rules. */
     async changeLifecycle(actor: Actor, id: string, action: LifecycleAction, note?: string) {
+      assertRoleAllowed(actor, LIFECYCLE_EVENTS[action].action);
       return store.transaction(async (tx) => {
         const s = await loadSystem(tx, actor, id);
         assertAllowed(actor, LIFECYCLE_EVENTS[action].action, { ownerId: s.ownerId });
@@ -304,6 +308,7 @@ export function createRegistryService(deps: RegistryDeps) {
     },
 
     async updateVendor(actor: Actor, id: string, body: UpdateVendorBody) {
+      assertRoleAllowed(actor, 'registry.update');
       return store.transaction(async (tx) => {
         const v = await loadVendor(tx, actor, id);
         assertAllowed(actor, 'registry.update', { ownerId: v.ownerId });
@@ -374,6 +379,7 @@ export function createRegistryService(deps: RegistryDeps) {
     },
 
     async updateEngagement(actor: Actor, id: string, body: UpdateEngagementBody) {
+      assertRoleAllowed(actor, 'registry.update');
       return store.transaction(async (tx) => {
         const e = await loadEngagement(tx, actor, id);
         assertAllowed(actor, 'registry.update', { ownerId: e.ownerId });

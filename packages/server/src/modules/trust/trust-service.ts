@@ -16,7 +16,7 @@ export function createTrustService(deps: TrustDeps) {
   return {
     /** The editable content (staff). */
     async getContent(actor: Actor) {
-      assertAllowed(actor, 'registry.read');
+      assertAllowed(actor, 'trust.read');
       const row = await store.read.trust.getContent(actor.organizationId);
       return { content: row?.content ?? EMPTY, updatedAt: row?.updatedAt ?? null };
     },
