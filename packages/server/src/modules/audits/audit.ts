@@ -20,6 +20,7 @@ import {
   compareValues,
   rollUp,
   sumOf,
+  tallyTotal,
   totalCell,
 } from './cells.ts';
 import {
@@ -321,7 +322,7 @@ export function validateAudit(cells: readonly Cell[], config: AuditConfig): Audi
   for (const [name, value] of Object.entries(config.reference ?? {})) {
     if (!config.attributes.includes(name)) {
       issue(`reference.${name}`, 'unknown_attribute', `"${name}" is not an audited attribute`);
-    } else if (!cells.some((cell) => cell.attributes[name] === value && tallyRows(cell) > 0)) {
+    } else if (!cells.some((cell) => cell.attributes[name] === value && tallyTotal(cell.rows) > 0)) {
       issue(`reference.${name}`, 'not_observed', `no decisions have ${name}=${value}`);
     }
   }
@@ -353,10 +354,6 @@ export function validateAudit(cells: readonly Cell[], config: AuditConfig): Audi
       issue(`smallCells.${key}`, 'out_of_range', 'must be >= 0');
   }
   return issues;
-}
-
-function tallyRows(cell: Cell): number {
-  return sumOf(cell.rows, ['tp', 'fp', 'tn', 'fn', 'pu', 'nu']);
 }
 
 function resolve(config: AuditConfig): Resolved {
@@ -489,8 +486,8 @@ export function computeAudit(cells: readonly Cell[], config: AuditConfig): Audit
   if (settings.bootstrap !== null) addBootstrap(cells, aggregates, eligibleKeys, settings.bootstrap);
 
   return {
-    rows: tallyRows(total),
-    weighted_n: sumOf(total.weighted, ['tp', 'fp', 'tn', 'fn', 'pu', 'nu']),
+    rows: tallyTotal(total.rows),
+    weighted_n: tallyTotal(total.weighted),
     overall,
     groups,
     aggregates,
@@ -539,7 +536,7 @@ function describeGroup(
     tn: w.tn,
     fn: w.fn,
     unlabeled: w.pu + w.nu,
-    unweighted_n: tallyRows(cell),
+    unweighted_n: tallyTotal(cell.rows),
     ...rates.values,
     null_reasons: { ...rates.nullReasons },
     intervals,
@@ -556,7 +553,9 @@ function buildGroup(
   outcomesKnown: boolean,
 ): GroupState {
   const rates = groupRates(cell.weighted, cell.rows);
-  const flags = smallCellFlags(cell.rows, settings.smallCells, outcomesKnown);
+  // Evidence is rows, except under frequency weights where a row of weight k is k observations.
+  const evidence = settings.weights === 'frequency' ? cell.weighted : cell.rows;
+  const flags = smallCellFlags(evidence, settings.smallCells, outcomesKnown);
   const unknown = set.some((name) => cell.attributes[name] === null);
   const eligible =
     includedInAggregates(flags, settings.smallCells) && (settings.includeUnknownInAggregates || !unknown);

@@ -59,22 +59,28 @@ export type CellsFromRows = {
 /** A tally of zeros. */
 export const ZERO_TALLY: Tally = Object.freeze({ tp: 0, fp: 0, tn: 0, fn: 0, pu: 0, nu: 0 });
 
-/** Adds two tallies outcome by outcome. */
-export function addTally(a: Tally, b: Tally): Tally {
-  return {
-    tp: a.tp + b.tp,
-    fp: a.fp + b.fp,
-    tn: a.tn + b.tn,
-    fn: a.fn + b.fn,
-    pu: a.pu + b.pu,
-    nu: a.nu + b.nu,
-  };
+/** Reads one outcome of a tally (a switch keeps property loads monomorphic, unlike `tally[key]`). */
+export function outcome(tally: Tally, key: OutcomeKey): number {
+  switch (key) {
+    case 'tp':
+      return tally.tp;
+    case 'fp':
+      return tally.fp;
+    case 'tn':
+      return tally.tn;
+    case 'fn':
+      return tally.fn;
+    case 'pu':
+      return tally.pu;
+    case 'nu':
+      return tally.nu;
+  }
 }
 
 /** Sums a tally over the given outcome kinds. */
 export function sumOf(tally: Tally, keys: readonly OutcomeKey[]): number {
   let total = 0;
-  for (const key of keys) total += tally[key];
+  for (const key of keys) total += outcome(tally, key);
   return total;
 }
 
@@ -120,7 +126,10 @@ export function attributeValue(value: unknown): string | null {
 
 /** A stable map key for a tuple of attribute values (null never collides with the string "null"). */
 export function cellKey(values: readonly (string | null)[]): string {
-  return JSON.stringify(values);
+  let key = '';
+  // Length-prefixed, so no choice of characters inside values can make two tuples collide.
+  for (const value of values) key += value === null ? '-|' : `${value.length}:${value}|`;
+  return key;
 }
 
 /** Picks the outcome kind of one decision. */
@@ -253,8 +262,9 @@ function show(value: unknown): string {
  */
 export function rollUp(cells: readonly Cell[], attributes: readonly string[]): Cell[] {
   const byKey = new Map<string, MutableCell>();
+  const values: (string | null)[] = attributes.map(() => null);
   for (const cell of cells) {
-    const values = attributes.map((name) => cellValue(cell, name));
+    for (let i = 0; i < attributes.length; i++) values[i] = cellValue(cell, attributes[i] ?? '');
     const key = cellKey(values);
     let target = byKey.get(key);
     if (target === undefined) {
@@ -263,15 +273,22 @@ export function rollUp(cells: readonly Cell[], attributes: readonly string[]): C
       target = emptyMutableCell(picked, true);
       byKey.set(key, target);
     }
-    for (const outcome of OUTCOME_KEYS) {
-      target.weighted[outcome] += cell.weighted[outcome];
-      target.rows[outcome] += cell.rows[outcome];
-      target.squares[outcome] += cell.squares[outcome];
-    }
+    addInto(target.weighted, cell.weighted);
+    addInto(target.rows, cell.rows);
+    addInto(target.squares, cell.squares);
     target.scoreSum =
       target.scoreSum === null || cell.scoreSum === null ? null : target.scoreSum + cell.scoreSum;
   }
   return [...byKey.values()];
+}
+
+function addInto(target: Record<OutcomeKey, number>, source: Tally): void {
+  target.tp += source.tp;
+  target.fp += source.fp;
+  target.tn += source.tn;
+  target.fn += source.fn;
+  target.pu += source.pu;
+  target.nu += source.nu;
 }
 
 /** The single cell summing every cell (zeros when there are none). */

@@ -395,7 +395,9 @@ export function benjaminiHochbergAdjust(pValues: readonly (number | null)[]): (n
   let running = 1;
   for (let rank = m - 1; rank >= 0; rank--) {
     const index = order[rank] ?? 0;
-    running = Math.min(running, ((pValues[index] ?? 1) * m) / (rank + 1));
+    const p = pValues[index] ?? 1;
+    // m/(rank+1) >= 1, but the division can round p·m/(rank+1) one ulp below p.
+    running = Math.min(running, Math.max(p, (p * m) / (rank + 1)));
     adjusted[index] = running;
   }
   return adjusted;
