@@ -52,7 +52,7 @@ test('a leaf parses back only when it is canonical and well-formed', () => {
   assert.ok(ok.ok && ok.entry.index === 3);
   assert.deepEqual(parseLeaf(leaf.replace('{"actor"', '{ "actor"')), {
     ok: false,
-    reason: 'leaf is not in canonical JSON form',
+    reason: 'leaf is not a v1 entry in canonical JSON form',
   });
   assert.equal(parseLeaf('[]').ok, false);
   assert.equal(parseLeaf('{').ok, false);

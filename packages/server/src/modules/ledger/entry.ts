@@ -45,7 +45,9 @@ export function buildLeaf(
   at: string,
   event: LedgerEventInput,
 ): string {
-  const entry: LedgerEntry = {
+  if (!Number.isSafeInteger(index) || index < 0)
+    throw new RangeError(`ledger index ${index} is not a non-negative safe integer`);
+  return writeEntry({
     v: ENTRY_VERSION,
     index,
     org: organizationId,
@@ -54,8 +56,17 @@ export function buildLeaf(
     actor: event.actor,
     subject: event.subject,
     digest: digestOf(event.change),
-  };
-  return canonicalize(entry);
+  });
+}
+
+/** The RFC 8785 form of a v1 entry, written field by field in canonical key order. */
+function writeEntry(e: LedgerEntry): string {
+  const s = JSON.stringify;
+  return (
+    `{"actor":{"id":${s(e.actor.id)},"type":${s(e.actor.type)}},"at":${s(e.at)},"digest":${s(e.digest)},` +
+    `"index":${e.index},"org":${s(e.org)},"subject":{"id":${s(e.subject.id)},"type":${s(e.subject.type)}},` +
+    `"type":${s(e.type)},"v":${e.v}}`
+  );
 }
 
 const EVENT_SET = new Set<string>(LEDGER_EVENTS);
@@ -79,12 +90,15 @@ export function parseLeaf(leaf: string): { ok: true; entry: LedgerEntry } | { ok
     return { ok: false, reason: `unknown event type ${String(e.type)}` };
   if (typeof e.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(e.digest))
     return { ok: false, reason: 'bad digest' };
-  let canonical: string;
-  try {
-    canonical = canonicalize(value);
-  } catch {
-    return { ok: false, reason: 'leaf cannot be canonicalised' };
-  }
-  if (canonical !== leaf) return { ok: false, reason: 'leaf is not in canonical JSON form' };
+  const isRef = (r: unknown) =>
+    typeof r === 'object' &&
+    r !== null &&
+    typeof (r as LedgerSubject).id === 'string' &&
+    typeof (r as LedgerSubject).type === 'string';
+  if (!isRef(e.actor) || !isRef(e.subject)) return { ok: false, reason: 'leaf lacks actor or subject' };
+  // Re-writing the parsed fields must give back the exact bytes: this rejects extra fields,
+  // other key orders, whitespace and non-canonical number or string forms in one comparison.
+  if (writeEntry(e as LedgerEntry) !== leaf)
+    return { ok: false, reason: 'leaf is not a v1 entry in canonical JSON form' };
   return { ok: true, entry: e as LedgerEntry };
 }

@@ -73,6 +73,22 @@ export function sqliteLedgerFastPath(
     lockHead: async (organizationId) => cachedHead(organizationId),
     readHead: async (organizationId) => readHead(organizationId),
     forgetHeads: () => heads.clear(),
+    // Proofs read O(log n) nodes: prepared point lookups on the primary keys.
+    async readNodes(organizationId, ids) {
+      const leaf = prepared('select leaf_hash from ledger_entries where organization_id = ? and idx = ?');
+      const node = prepared(
+        'select hash from ledger_nodes where organization_id = ? and level = ? and idx = ?',
+      );
+      const out: StoredNode[] = [];
+      for (const id of ids) {
+        const r = (
+          id.level === 0 ? leaf.get(organizationId, id.index) : node.get(organizationId, id.level, id.index)
+        ) as { leaf_hash?: Uint8Array; hash?: Uint8Array } | undefined;
+        const hash = r?.leaf_hash ?? r?.hash;
+        if (hash) out.push({ level: id.level, index: id.index, hash });
+      }
+      return out;
+    },
     async writeAppend(
       organizationId: string,
       entries: NewEntry[],
