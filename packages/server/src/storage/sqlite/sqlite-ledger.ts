@@ -73,6 +73,19 @@ export function sqliteLedgerFastPath(
     lockHead: async (organizationId) => cachedHead(organizationId),
     readHead: async (organizationId) => readHead(organizationId),
     forgetHeads: () => heads.clear(),
+    // Verification streams the whole log: prepared range scans skip per-row query building.
+    async readEntries(organizationId, start, limit) {
+      const rows = prepared(
+        'select idx, leaf, leaf_hash from ledger_entries where organization_id = ? and idx >= ? order by idx limit ?',
+      ).all(organizationId, start, limit) as { idx: number; leaf: string; leaf_hash: Uint8Array }[];
+      return rows.map((r) => ({ index: Number(r.idx), leaf: r.leaf, leafHash: r.leaf_hash }));
+    },
+    async readNodeRange(organizationId, level, from, to) {
+      const rows = prepared(
+        'select idx, hash from ledger_nodes where organization_id = ? and level = ? and idx >= ? and idx < ?',
+      ).all(organizationId, level, from, to) as { idx: number; hash: Uint8Array }[];
+      return rows.map((r) => ({ level, index: Number(r.idx), hash: r.hash }));
+    },
     // Proofs read O(log n) nodes: prepared point lookups on the primary keys.
     async readNodes(organizationId, ids) {
       const leaf = prepared('select leaf_hash from ledger_entries where organization_id = ? and idx = ?');
