@@ -68,7 +68,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/server/test/**/*.ts', 'bench/**/*.ts'],
+    files: ['packages/server/test/**/*.ts', 'packages/web/test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
