@@ -13,7 +13,9 @@ export function toIssues(error: z.ZodError, prefix = ''): Issue[] {
         code: i.code,
         message: 'is not a known field',
       }));
-    return [{ path: base, code: i.code, message: i.message }];
+    // zod words a missing field as a type error ("expected string, received undefined").
+    const missing = i.code === 'invalid_type' && / received undefined$/.test(i.message);
+    return [{ path: base, code: missing ? 'required' : i.code, message: missing ? 'is required' : i.message }];
   });
 }
 
