@@ -742,21 +742,24 @@ function ledgerRepository(db: Db, flavour: SqlFlavour): LedgerStore {
           .execute();
         for (const r of rows) out.push({ level: 0, index: num(r.idx), hash: bytes(r.leaf_hash) });
       }
-      // One indexed query per level (level = ? and idx in (…)): an OR of (level, idx) pairs
-      // makes the planners scan the table.
-      const byLevel = new Map<number, number[]>();
-      for (const n of ids) if (n.level > 0) byLevel.set(n.level, [...(byLevel.get(n.level) ?? []), n.index]);
-      for (const [level, indexes] of byLevel)
-        for (let i = 0; i < indexes.length; i += 500) {
-          const rows = await db
-            .selectFrom('ledger_nodes')
-            .select(['idx', 'hash'])
-            .where('organization_id', '=', organizationId)
-            .where('level', '=', level)
-            .where('idx', 'in', indexes.slice(i, i + 500))
-            .execute();
-          for (const r of rows) out.push({ level, index: num(r.idx), hash: bytes(r.hash) });
-        }
+      // One round trip: (level, idx) IN ((…), …) is an indexed lookup per pair on both engines.
+      const interior = ids.filter((n) => n.level > 0);
+      for (let i = 0; i < interior.length; i += 200) {
+        const part = interior.slice(i, i + 200);
+        const rows = await db
+          .selectFrom('ledger_nodes')
+          .select(['level', 'idx', 'hash'])
+          .where('organization_id', '=', organizationId)
+          .where((eb) =>
+            eb(
+              eb.refTuple('level', 'idx'),
+              'in',
+              part.map((n) => eb.tuple(n.level, n.index)),
+            ),
+          )
+          .execute();
+        for (const r of rows) out.push({ level: r.level, index: num(r.idx), hash: bytes(r.hash) });
+      }
       return out;
     },
     async readNodeRange(organizationId, level, from, to) {
