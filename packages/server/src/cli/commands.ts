@@ -51,6 +51,16 @@ usage: oversight <command> [options] [--json]
                                            registry commands authenticate with --api-key or OVERSIGHT_API_KEY
   ledger verify [--org ID] [--file F]      recompute and check the whole log (or an exported file)
   ledger export --out F [--org ID]         write the log to a file that 'ledger verify --file' checks offline
+  audit run --input FILE --label COL (--prediction COL | --score COL --threshold T)
+            --group COL [--group COL ...] [--intersections] [--min-group-size N]
+            [--reference ATTR=VALUE] [--weight COL] [--alpha A] [--correction holm|bh]
+            [--allow-rejects]            bias audit of a decision file (CSV, NDJSON or Parquet, optionally
+                                           gzip/zstd; format read from the file); needs no database. A decision
+                                           is positive when score >= T; label and prediction are 0/1, true/false
+                                           or yes/no; an empty label is an unknown outcome. Any rejected row
+                                           (bad label, prediction, score or weight, malformed line) fails the
+                                           run with exit 2, naming line and column, unless --allow-rejects:
+                                           then the other rows are audited and --json adds a "rejected" report
 
 environment: DATABASE_URL (PostgreSQL; default embedded SQLite in OVERSIGHT_DATA_DIR=./data),
   OVERSIGHT_MASTER_KEY or OVERSIGHT_MASTER_KEY_FILE, PORT, HOST, OVERSIGHT_ENV=development
@@ -90,6 +100,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       if (sub === 'verify') return ledgerVerifyCommand(rest.slice(1), io);
       if (sub === 'export') return ledgerExportCommand(rest.slice(1), io);
       throw new AppError('BAD_REQUEST', `unknown ledger command ${sub ?? '(none)'}; use verify or export`);
+    case 'audit':
+      return (await import('./audit-command.ts')).auditCommand(rest, io);
     case 'systems':
     case 'vendors':
     case 'engagements':
