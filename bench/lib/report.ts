@@ -73,7 +73,8 @@ export function printTable(title: string, header: string[], rows: Cell[][]): voi
   const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(widths[c] ?? 0)).join(' | ')} |`;
   console.log(`\n### ${title}\n`);
   console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  // The separator row Prettier writes, so a table pastes into Markdown unchanged.
+  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   for (const r of cells.slice(1)) console.log(line(r));
 }
 
