@@ -244,7 +244,11 @@ export function createLedgerService(deps: LedgerDeps) {
   async function compareStoredNodes(organizationId: string, nodes: StoredNode[]) {
     const out: { index: null; kind: string; message: string }[] = [];
     const byLevel = new Map<number, StoredNode[]>();
-    for (const n of nodes) byLevel.set(n.level, [...(byLevel.get(n.level) ?? []), n]);
+    for (const n of nodes) {
+      const list = byLevel.get(n.level);
+      if (list) list.push(n);
+      else byLevel.set(n.level, [n]);
+    }
     for (const [level, list] of byLevel) {
       const from = list[0]!.index;
       const to = list[list.length - 1]!.index + 1;

@@ -19,21 +19,22 @@ export function openSqlite(path: string): { raw: DatabaseSync; kysely: SqliteDat
   // SQLite's built-in lower() folds ASCII only; searches lower-case both sides and must match
   // PostgreSQL's Unicode folding, so 'École' is found by 'école' on either store.
   raw.function('lower', { deterministic: true }, (v) => (typeof v === 'string' ? v.toLowerCase() : v));
-  const cache = new Map<string, StatementSync>();
-  const prepare = (sql: string): StatementSync => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = raw.prepare(sql);
+  // Cached with whether the statement returns rows, which is fixed once it is prepared.
+  const cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
+  const prepare = (sql: string) => {
+    let entry = cache.get(sql);
+    if (!entry) {
+      const stmt = raw.prepare(sql);
+      entry = { stmt, reader: stmt.columns().length > 0 };
       if (cache.size > 500) cache.clear();
-      cache.set(sql, stmt);
+      cache.set(sql, entry);
     }
-    return stmt;
+    return entry;
   };
   const kysely: SqliteDatabase = {
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
-      const stmt = prepare(sql);
-      const reader = stmt.columns().length > 0;
+      const { stmt, reader } = prepare(sql);
       return {
         reader,
         all: (params) => stmt.all(...(params as SqlParam[])),
